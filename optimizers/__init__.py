@@ -23,9 +23,12 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-from . import schedules  # noqa: E402
+from . import data, gradcheck, landscapes, models, schedules  # noqa: E402  (used as opt.landscapes.bowl)
 from .schedules import (CosineDecay, CosineDecayRestarts, ExponentialDecay, InverseTimeDecay,  # noqa: E402
                         PiecewiseConstantDecay, PolynomialDecay)
+from .trajectory import Trajectory, run, sweep  # noqa: E402
+from .training import History, fit  # noqa: E402
+from . import training  # noqa: E402
 
 #: Every optimizer class by name (Lookahead wraps another optimizer).
 ALL = {cls.__name__: cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam,
