@@ -64,3 +64,8 @@ def integer(name: str, value, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
     return int(value)
+
+
+def moment_hyperparameters(beta_1, beta_2, epsilon) -> tuple[float, float, float]:
+    """The Adam family's ``beta_1``, ``beta_2`` in [0, 1) and ``epsilon`` > 0."""
+    return unit_interval("beta_1", beta_1), unit_interval("beta_2", beta_2), positive("epsilon", epsilon)

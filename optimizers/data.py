@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _checks
+
 __all__ = [
     "regression_line",
     "two_moons",
@@ -37,12 +39,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _check_real(value, name, minimum=None):
@@ -95,7 +91,7 @@ def regression_line(n=100, slope=2.0, intercept=-1.0, noise=0.5, seed=0):
     >>> bool(np.allclose(y, 2.0 * X[:, 0] - 1.0))
     True
     """
-    n = _check_int(n, "n", 1)
+    n = _checks.integer("n", n, 1)
     slope = _check_real(slope, "slope")
     intercept = _check_real(intercept, "intercept")
     noise = _check_real(noise, "noise", minimum=0.0)
@@ -121,7 +117,7 @@ def two_moons(n=200, noise=0.1, seed=0):
     Returns:
         ``X`` float64 (n, 2) and ``y`` int64 (n,), rows shuffled.
     """
-    n = _check_int(n, "n", 2)
+    n = _checks.integer("n", n, 2)
     noise = _check_real(noise, "noise", minimum=0.0)
     rng = np.random.default_rng(seed)
     n0, n1 = _class_sizes(n, 2)
@@ -151,8 +147,8 @@ def spirals(n=300, n_classes=3, noise=0.2, seed=0):
     Returns:
         ``X`` float64 (n, 2) and ``y`` int64 (n,), rows shuffled.
     """
-    n_classes = _check_int(n_classes, "n_classes", 2)
-    n = _check_int(n, "n", n_classes)
+    n_classes = _checks.integer("n_classes", n_classes, 2)
+    n = _checks.integer("n", n, n_classes)
     noise = _check_real(noise, "noise", minimum=0.0)
     rng = np.random.default_rng(seed)
     sizes = _class_sizes(n, n_classes)
@@ -179,8 +175,8 @@ def blobs(n=300, n_classes=3, spread=1.0, seed=0):
     Returns:
         ``X`` float64 (n, 2) and ``y`` int64 (n,), rows shuffled.
     """
-    n_classes = _check_int(n_classes, "n_classes", 2)
-    n = _check_int(n, "n", n_classes)
+    n_classes = _checks.integer("n_classes", n_classes, 2)
+    n = _checks.integer("n", n, n_classes)
     spread = _check_real(spread, "spread", minimum=0.0)
     rng = np.random.default_rng(seed)
     y = np.repeat(np.arange(n_classes, dtype=np.int64), _class_sizes(n, n_classes))

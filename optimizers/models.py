@@ -34,6 +34,8 @@ import numbers
 
 import numpy as np
 
+from . import _checks
+
 __all__ = [
     "sigmoid",
     "log_softmax",
@@ -136,13 +138,6 @@ def _softmax_head(Z, y):
 # ---------------------------------------------------------------------------
 
 
-def _check_int(value, name, minimum):
-    """Return ``value`` as an int, or raise naming ``name`` and the allowed range."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _as_matrix(X, n_features):
@@ -314,7 +309,7 @@ class LinearRegression(Model):
     n_classes = None
 
     def __init__(self, n_features, seed=0):
-        self.n_features = _check_int(n_features, "n_features", 1)
+        self.n_features = _checks.integer("n_features", n_features, 1)
         rng = np.random.default_rng(seed)
         self.w = rng.normal(0.0, 0.01, size=self.n_features)
         self.b = np.zeros(1)
@@ -367,8 +362,8 @@ class LogisticRegression(Model):
     metric_name = "accuracy"
 
     def __init__(self, n_features, n_classes=2, seed=0):
-        self.n_features = _check_int(n_features, "n_features", 1)
-        self.n_classes = _check_int(n_classes, "n_classes", 2)
+        self.n_features = _checks.integer("n_features", n_features, 1)
+        self.n_classes = _checks.integer("n_classes", n_classes, 2)
         self.binary = self.n_classes == 2
         rng = np.random.default_rng(seed)
         if self.binary:
@@ -465,7 +460,7 @@ def _check_mlp_args(layer_sizes, activation, init, task):
         raise ValueError(
             f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)!r}"
         )
-    sizes = [_check_int(d, "layer_sizes entries", 1) for d in layer_sizes]
+    sizes = [_checks.integer("layer_sizes entries", d, 1) for d in layer_sizes]
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
     if task not in ("classification", "regression"):

@@ -59,9 +59,7 @@ class Nadam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1 = _checks.unit_interval("beta_1", beta_1)
-        self.beta_2 = _checks.unit_interval("beta_2", beta_2)
-        self.epsilon = _checks.positive("epsilon", epsilon)
+        self.beta_1, self.beta_2, self.epsilon = _checks.moment_hyperparameters(beta_1, beta_2, epsilon)
         self.u_product = 1.0
 
     def slot_names(self):

@@ -70,9 +70,7 @@ class RAdam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1 = _checks.unit_interval("beta_1", beta_1)
-        self.beta_2 = _checks.unit_interval("beta_2", beta_2)
-        self.epsilon = _checks.positive("epsilon", epsilon)
+        self.beta_1, self.beta_2, self.epsilon = _checks.moment_hyperparameters(beta_1, beta_2, epsilon)
 
     def slot_names(self):
         return ("m", "v")

@@ -91,16 +91,16 @@ def test_blobs_without_spread_sit_on_their_centres():
 
 
 @pytest.mark.parametrize("call, exc, pattern", [
-    (lambda: two_moons(n=0), ValueError, r"n must be an integer >= 2"),
-    (lambda: two_moons(n=10.0), TypeError, r"n must be an integer"),
-    (lambda: two_moons(n=True), TypeError, r"n must be an integer"),
+    (lambda: two_moons(n=0), ValueError, r"`n` must be an integer >= 2"),
+    (lambda: two_moons(n=10.0), TypeError, r"`n` must be an integer"),
+    (lambda: two_moons(n=True), TypeError, r"`n` must be an integer"),
     (lambda: two_moons(noise=-0.1), ValueError, r"noise must be >= 0"),
     (lambda: two_moons(noise=float("nan")), ValueError, r"noise must be finite"),
-    (lambda: spirals(n_classes=1), ValueError, r"n_classes must be an integer >= 2"),
-    (lambda: spirals(n=2, n_classes=3), ValueError, r"n must be an integer >= 3"),
+    (lambda: spirals(n_classes=1), ValueError, r"`n_classes` must be an integer >= 2"),
+    (lambda: spirals(n=2, n_classes=3), ValueError, r"`n` must be an integer >= 3"),
     (lambda: blobs(spread=-1.0), ValueError, r"spread must be >= 0"),
-    (lambda: blobs(n="300"), TypeError, r"n must be an integer"),
-    (lambda: regression_line(n=0), ValueError, r"n must be an integer >= 1"),
+    (lambda: blobs(n="300"), TypeError, r"`n` must be an integer"),
+    (lambda: regression_line(n=0), ValueError, r"`n` must be an integer >= 1"),
     (lambda: regression_line(slope=float("inf")), ValueError, r"slope must be finite"),
     (lambda: regression_line(noise="big"), TypeError, r"noise must be a real number"),
 ])
