@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 # Folders of notebooks that `make test` runs with nbval; add exercises/ solutions/ here.
-NOTEBOOK_DIRS ?= notebooks
+NOTEBOOK_DIRS ?= notebooks exercises solutions
 FIRST_NOTEBOOK ?= notebooks/00_start_here.ipynb
 
 VENV_PY := $(VENV)/bin/python

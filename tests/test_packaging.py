@@ -336,7 +336,7 @@ def test_make_test_runs_the_unit_tests_then_nbval_over_the_notebooks():
     for option in ("-p no:python", "--nbval-current-env",
                    "--nbval-sanitize-with tests/nbval.cfg", "--nbval-cell-timeout=120"):
         assert option in nbval
-    assert nbval.rstrip().endswith(" notebooks")
+    assert nbval.rstrip().endswith(" notebooks exercises solutions")
     assert "PYTHONHASHSEED=0" in nbval and "PYTHONHASHSEED=0" in commands[unit[0]]
     assert "MPLBACKEND=Agg" in commands[unit[0]]
 
