@@ -29,8 +29,8 @@ LAB_ARGS := $(FIRST_NOTEBOOK) --ServerApp.root_dir=. --ServerApp.ip=127.0.0.1 $(
 # Headless plots and a fixed hash seed, so test runs are repeatable. Notebooks
 # keep Jupyter's own inline backend (already headless), as in JupyterLab: under
 # Agg, plt.show() would draw nothing and never close the figure.
-TEST_ENV := MPLBACKEND=Agg PYTHONHASHSEED=0
-NOTEBOOK_TEST_ENV := env -u MPLBACKEND PYTHONHASHSEED=0
+TEST_ENV := MPLBACKEND=Agg PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+NOTEBOOK_TEST_ENV := env -u MPLBACKEND PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NBVAL_ARGS := -p no:python --nbval-lax --nbval-current-env \
 	--nbval-sanitize-with tests/nbval.cfg --nbval-cell-timeout=120
 
