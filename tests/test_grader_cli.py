@@ -10,7 +10,6 @@ the tests below check its table, CSV and feedback; a second run checks a timeout
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from repo_tools import load_tool
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -88,14 +88,6 @@ def write(path, content):
     path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
 
 
-def load_build_tool():
-    spec = importlib.util.spec_from_file_location("build_exercises", REPO / "tools" / "build_exercises.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module      # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 def running_processes(marker):
     """Command lines of live (not zombie) processes containing ``marker``."""
     found = []
@@ -157,7 +149,7 @@ def batch(setup):
     source = base / "source" / "exercises" / "source" / "01_toy.py"
     source.parent.mkdir(parents=True)
     source.write_text(TOY_SOURCE)
-    exercise, solution = load_build_tool().build_pair(source)
+    exercise, solution = load_tool("build_exercises").build_pair(source)
     write(folder / "alice.ipynb", solution)
     write(folder / "blank.ipynb", exercise)
     write(folder / "07_adam.ipynb", notebook(SOLUTION))               # misleading file name
