@@ -14,6 +14,7 @@ anything, and nbval has reference outputs for the cells marked NBVAL_CHECK_OUTPU
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import nbformat
@@ -22,21 +23,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_PATH = REPO_ROOT / "notebooks" / "00_start_here.ipynb"
 
-# The lesson map of COURSE_DESIGN.md; lessons that exist get a link later.
-COMING_LESSONS = [
-    ("01", "What an optimizer does: loss, weights, the training loop"),
-    ("02", "Loss landscapes"),
-    ("03", "Gradients and gradient descent"),
-    ("04", "Batch, mini-batch, stochastic"),
-    ("05", "SGD and momentum (and Nesterov)"),
-    ("06", "RMSProp"),
-    ("07", "Adam"),
-    ("08", "Comparing optimizers on landscapes and on a real model"),
-    ("09", "What makes optimization hard"),
-    ("10", "Hyperparameters and schedules"),
-    ("11", "Choosing an optimizer, and common mistakes"),
-    ("12", "Beyond Adam: Adagrad, Adadelta, Nadam, AdamW, AdaBelief, RAdam, Lookahead, Lion"),
-]
 
 INTRO = """\
 # 00 · Start here
@@ -157,19 +143,30 @@ five steps $w = 3 - 4 \\cdot 0.4^5 \\approx 2.959$. Lesson 03 shows what happens
 $\\eta$ is too small, too large, or large enough to diverge."""
 
 
+def lessons() -> list[tuple[str, str, str]]:
+    """``(number, title, notebook file)`` for every lesson source in notebooks/source/."""
+    found = []
+    for source in sorted((REPO_ROOT / "notebooks" / "source").glob("[0-9][0-9]_*.py")):
+        heading = next((line for line in source.read_text().splitlines() if line.startswith("# # ")), "")
+        title = re.sub(r"^# # Lesson \d+\s*[:·]\s*", "", heading).strip() or source.stem
+        found.append((source.stem[:2], title, f"{source.stem}.ipynb"))
+    return found
+
+
 def coming_next() -> str:
-    """The "What is coming" section: the lesson map as a numbered list."""
+    """The "Course map" section: every lesson, linked, in order."""
     lines = [
-        "## What is coming",
+        "## The course map",
         "",
-        "The lessons are being written; they will appear in this folder in this order:",
+        "Work through the lessons in order; each one ends with a recap and points to its",
+        "exercise in `../exercises/`:",
         "",
     ]
-    lines += [f"- **{number}** · {title}" for number, title in COMING_LESSONS]
+    lines += [f"- **{number}** · [{title}]({file})" for number, title, file in lessons()]
     lines += [
         "",
-        "Each lesson takes 10 to 30 minutes, runs top to bottom in seconds, and ends",
-        "with a short recap and a pointer to its exercise.",
+        "Each lesson takes 10 to 30 minutes and runs top to bottom in seconds. Start with",
+        "[lesson 01](" + (lessons()[0][2] if lessons() else "") + ").",
     ]
     return "\n".join(lines)
 

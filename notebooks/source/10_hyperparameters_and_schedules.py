@@ -526,4 +526,4 @@ for epsilon in (1e-7, 1e-3, 1.0):
 #   boundaries. Exercise [`08_diagnosing_training`](../exercises/08_diagnosing_training.ipynb), after
 #   lesson 11, turns this lesson's range test into a function that picks the rate for you.
 #
-# **Next:** [Lesson 11: Choosing an optimizer, and common mistakes](11_choosing_an_optimizer.ipynb).
+# **Next:** [Lesson 11: Choosing an optimizer, and common mistakes](11_choosing_and_common_mistakes.ipynb).
