@@ -313,7 +313,7 @@ def test_blocked_update_is_bit_identical(name, kwargs, monkeypatch):
     a = opt.ALL[name](weight_decay=0.01, **kwargs)
     for g in grads:
         a.apply(g, whole)
-    monkeypatch.setattr(base, "BLOCK_SIZE", 64)
+    monkeypatch.setattr(base, "BLOCK_BYTES", 64 * 8)  # 64 float64 entries per block
     monkeypatch.setattr(base, "PARALLEL_MIN_SIZE", 256)
     monkeypatch.setattr(base, "NUM_THREADS", 3)
     blocked = p0.copy()
